@@ -90,6 +90,12 @@ absl::StatusOr<std::string> FormatPolicy(absl::string_view text,
 // Canonical printing of a whole policy (declarations, flags, rules).
 std::string PrintPolicy(const Policy& policy);
 
+// Fills in the `source_line` of every diagnostic that has none, from the file
+// (by name) and line it points at. Useful after ValidatePolicy and
+// LintPolicy, which see only the parsed policy.
+void AttachSourceLines(const std::vector<PolicyFile>& files,
+                       std::vector<Diagnostic>* diagnostics);
+
 }  // namespace warden
 
 #endif  // WARDEN_PARSER_POLICY_H_

@@ -15,7 +15,9 @@
 
 namespace warden {
 
-// Returns kInvalidArgument with `message` and `offset` attached.
+// Returns kInvalidArgument with `message` and `offset` attached. ASCII control
+// characters in `message` (from quoted user text) are escaped (`\n`, `\x01`)
+// so that the message stays on one line.
 absl::Status SyntaxError(absl::string_view message, size_t offset);
 
 // The offset attached by SyntaxError, or nullopt if none.

@@ -25,6 +25,8 @@ enum class Reason : uint8_t {
   kKeyRevoked,         // API key revoked
   kTokenInvalid,       // JWT refused (signature, claims, ...)
   kInvalidRequest,     // malformed resource, action, attribute or principal
+  kEvaluationError,    // the check could not be completed safely (e.g. the
+                       // regex matcher ran out of memory): denied
 };
 
 // Stable snake_case names used in CLI output and logs: "allowed_by_rule", ...

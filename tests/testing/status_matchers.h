@@ -46,10 +46,10 @@ MATCHER_P2(StatusIs, code, message_matcher,
 
 #define WARDEN_TESTING_CONCAT_INNER_(a, b) a##b
 #define WARDEN_TESTING_CONCAT_(a, b) WARDEN_TESTING_CONCAT_INNER_(a, b)
-#define ASSERT_OK_AND_ASSIGN(lhs, expr)                                     \
-  auto WARDEN_TESTING_CONCAT_(statusor_, __LINE__) = (expr);                \
-  ASSERT_TRUE(WARDEN_TESTING_CONCAT_(statusor_, __LINE__).ok())             \
-      << WARDEN_TESTING_CONCAT_(statusor_, __LINE__).status().ToString();   \
+#define ASSERT_OK_AND_ASSIGN(lhs, expr)                                   \
+  auto WARDEN_TESTING_CONCAT_(statusor_, __LINE__) = (expr);              \
+  ASSERT_TRUE(WARDEN_TESTING_CONCAT_(statusor_, __LINE__).ok())           \
+      << WARDEN_TESTING_CONCAT_(statusor_, __LINE__).status().ToString(); \
   lhs = *std::move(WARDEN_TESTING_CONCAT_(statusor_, __LINE__))
 
 #endif  // WARDEN_TESTS_TESTING_STATUS_MATCHERS_H_

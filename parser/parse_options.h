@@ -26,6 +26,11 @@ struct ParseOptions {
   // Default: 1000. REQUIRES: > 0.
   size_t max_roles_per_rule = 1000;
 
+  // Most parent roles in one role declaration (`role NAME: P1, P2, ...`),
+  // before de-duplication.
+  // Default: 1000. REQUIRES: > 0.
+  size_t max_parents_per_declaration = 1000;
+
   // Most diagnostics reported for one file; the rest are counted and summed
   // up in one final diagnostic.
   // Default: 1000. REQUIRES: > 0.

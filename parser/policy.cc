@@ -154,6 +154,7 @@ std::optional<LineError> ScanRoleName(absl::string_view s, size_t* pos,
 
 // `role NAME[: P, ...]`.
 std::optional<LineError> ParseDeclaration(absl::string_view s,
+                                          const ParseOptions& options,
                                           RoleDeclaration* declaration) {
   size_t pos = SkipBlanks(s, 4);
   absl::string_view name;
@@ -174,12 +175,20 @@ std::optional<LineError> ParseDeclaration(absl::string_view s,
         pos};
   }
   ++pos;
+  size_t count = 0;
+  std::unordered_set<std::string> seen;  // keeps de-duplication linear
   while (true) {
     pos = SkipBlanks(s, pos);
+    if (++count > options.max_parents_per_declaration) {
+      return LineError{
+          absl::StrCat("more than ", options.max_parents_per_declaration,
+                       " parent roles in one declaration "
+                       "(max_parents_per_declaration)"),
+          pos};
+    }
     absl::string_view parent;
     if (auto error = ScanRoleName(s, &pos, &parent)) return error;
-    if (std::find(declaration->parents.begin(), declaration->parents.end(),
-                  parent) == declaration->parents.end()) {
+    if (seen.insert(std::string(parent)).second) {
       declaration->parents.push_back(std::string(parent));
     }
     if (pos == s.size()) return std::nullopt;
@@ -282,7 +291,7 @@ LineResult ParseLine(absl::string_view line, const ParseOptions& options) {
     error = LineError{"expected a role name after `role`", statement.size()};
   } else if (StartsWithKeyword(statement, "role")) {
     result.kind = StatementKind::kRole;
-    error = ParseDeclaration(statement, &result.declaration);
+    error = ParseDeclaration(statement, options, &result.declaration);
   } else if (StartsWithKeyword(statement, "collection") ||
              StartsWithKeyword(statement, "table") ||
              StartsWithKeyword(statement, "bucket")) {

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -322,6 +323,7 @@ absl::StatusOr<Rule> ParseRule(absl::string_view text,
 
   // The roles.
   size_t count = 0;
+  std::unordered_set<std::string> seen;
   while (true) {
     size_t role_start = pos;
     if (pos < text.size() && IsSpace(text[pos])) return WhitespaceError(pos);
@@ -353,14 +355,14 @@ absl::StatusOr<Rule> ParseRule(absl::string_view text,
     }
     absl::StatusOr<Role> role = ParseRole(role_text, RoleSyntax::kRule);
     if (!role.ok()) return ShiftErrorOffset(role.status(), role_start);
-    bool seen = false;
-    for (const Role& existing : rule.roles) {
-      if (existing == *role) {
-        seen = true;
-        break;
-      }
+    // Every field of the role, so that equal keys mean equal roles; a set
+    // keeps de-duplication linear in the length of the list.
+    std::string key = absl::StrCat(static_cast<int>(role->kind), ":",
+                                   role->attribute ? "$" : "", role->id,
+                                   std::string(1, '\0'), role->dimension);
+    if (seen.insert(std::move(key)).second) {
+      rule.roles.push_back(*std::move(role));
     }
-    if (!seen) rule.roles.push_back(*std::move(role));
 
     if (pos >= text.size()) {
       return SyntaxError(absl::StrCat("missing `", std::string(1, close),

@@ -80,21 +80,23 @@ int RunCheck(const CheckCommandOptions& options) {
     return ReportError(Prefixed("principal", principal.status()));
   }
 
+  const RequestRef request{*resource, options.action};
   Decision decision;
   if (options.explain) {
     Explanation explanation =
         (*policy)->Explain(*principal, *resource, options.action, views);
     decision = explanation.decision;
-    std::cout << (options.json
-                      ? JsonLine(
-                            ExplanationJson(**policy, *principal, explanation))
-                      : ExplanationText(**policy, *principal, explanation))
+    std::cout << (options.json ? JsonLine(ExplanationJson(**policy, *principal,
+                                                          explanation, request))
+                               : ExplanationText(**policy, *principal,
+                                                 explanation, request))
               << "\n";
   } else {
     decision = (*policy)->Check(*principal, *resource, options.action, views);
     std::cout << (options.json
-                      ? JsonLine(DecisionJson(**policy, *principal, decision))
-                      : DecisionText(**policy, *principal, decision))
+                      ? JsonLine(DecisionJson(**policy, *principal, decision,
+                                              request))
+                      : DecisionText(**policy, *principal, decision, request))
               << "\n";
   }
   std::cout.flush();

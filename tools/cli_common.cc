@@ -26,6 +26,7 @@
 #include "parser/json/principal.h"
 #include "parser/parse_options.h"
 #include "parser/policy.h"
+#include "parser/resource.h"
 
 namespace warden::cli_internal {
 namespace {
@@ -447,20 +448,38 @@ ordered_json GrantJson(const GrantInfo& grant) {
   return ordered_json(nullptr);
 }
 
+namespace {
+
+// The scope an API key lacked, or "" when the decision is not a missing scope.
+std::string MissingScope(const Decision& decision, RequestRef request) {
+  if (decision.reason != Reason::kScopeMissing) return "";
+  return RequiredScope(ResourceType(request.resource), request.action);
+}
+
+}  // namespace
+
 ordered_json DecisionJson(const CompiledPolicy& policy,
-                          const RoleSet& principal, const Decision& decision) {
+                          const RoleSet& principal, const Decision& decision,
+                          RequestRef request) {
   ordered_json out = ordered_json::object();
   out["allowed"] = decision.allowed;
   out["reason"] = std::string(ReasonName(decision.reason));
   out["grant"] = GrantJson(policy.GetGrantInfo(principal, decision));
   out["generation"] = kGeneration;
+  if (decision.reason == Reason::kScopeMissing) {
+    const std::string scope = MissingScope(decision, request);
+    out["missing_scope"] =
+        scope.empty() ? ordered_json(nullptr) : ordered_json(scope);
+  }
   return out;
 }
 
 ordered_json ExplanationJson(const CompiledPolicy& policy,
                              const RoleSet& principal,
-                             const Explanation& explanation) {
-  ordered_json out = DecisionJson(policy, principal, explanation.decision);
+                             const Explanation& explanation,
+                             RequestRef request) {
+  ordered_json out =
+      DecisionJson(policy, principal, explanation.decision, request);
   out["roles"] = explanation.roles;
   ordered_json considered = ordered_json::array();
   for (const ConsideredGrant& grant : explanation.considered) {
@@ -475,18 +494,27 @@ ordered_json ExplanationJson(const CompiledPolicy& policy,
 }
 
 std::string DecisionText(const CompiledPolicy& policy, const RoleSet& principal,
-                         const Decision& decision) {
+                         const Decision& decision, RequestRef request) {
   std::string text = absl::StrCat(decision.allowed ? "allowed" : "denied", " (",
                                   ReasonName(decision.reason), ")");
   std::string grant = policy.DescribeGrant(principal, decision);
   if (!grant.empty()) absl::StrAppend(&text, ": ", grant);
+  if (decision.reason == Reason::kScopeMissing) {
+    const std::string scope = MissingScope(decision, request);
+    absl::StrAppend(&text, ": ",
+                    scope.empty()
+                        ? std::string("no API key scope covers this action")
+                        : absl::StrCat("the key lacks scope `", scope, "`"));
+  }
   return text;
 }
 
 std::string ExplanationText(const CompiledPolicy& policy,
                             const RoleSet& principal,
-                            const Explanation& explanation) {
-  std::string text = DecisionText(policy, principal, explanation.decision);
+                            const Explanation& explanation,
+                            RequestRef request) {
+  std::string text =
+      DecisionText(policy, principal, explanation.decision, request);
   absl::StrAppend(&text, "\nroles: ",
                   explanation.roles.empty()
                       ? std::string("(none)")

@@ -116,24 +116,35 @@ absl::StatusOr<PrincipalSpec> ParsePrincipalArgument(absl::string_view text);
 // The deciding grant as CLI.md's JSON object, or null when there is none.
 nlohmann::ordered_json GrantJson(const GrantInfo& grant);
 
-// `{"allowed", "reason", "grant", "generation"}` for one decision.
+// The request a decision answers (normalised resource path and action), for
+// messages that depend on it, such as the scope an API key is missing.
+struct RequestRef {
+  absl::string_view resource;
+  absl::string_view action;
+};
+
+// `{"allowed", "reason", "grant", "generation"}` for one decision, plus
+// `"missing_scope"` when an API key lacked the scope.
 nlohmann::ordered_json DecisionJson(const CompiledPolicy& policy,
                                     const RoleSet& principal,
-                                    const Decision& decision);
+                                    const Decision& decision,
+                                    RequestRef request);
 
 // DecisionJson plus "roles" and "considered" (check --explain).
 nlohmann::ordered_json ExplanationJson(const CompiledPolicy& policy,
                                        const RoleSet& principal,
-                                       const Explanation& explanation);
+                                       const Explanation& explanation,
+                                       RequestRef request);
 
-// `allowed (REASON): GRANT` / `denied (REASON)`, one line.
+// `allowed (REASON): GRANT` / `denied (REASON)`, one line; a missing API
+// key scope is named.
 std::string DecisionText(const CompiledPolicy& policy, const RoleSet& principal,
-                         const Decision& decision);
+                         const Decision& decision, RequestRef request);
 
 // DecisionText, then the role set and every grant considered, one per line.
 std::string ExplanationText(const CompiledPolicy& policy,
                             const RoleSet& principal,
-                            const Explanation& explanation);
+                            const Explanation& explanation, RequestRef request);
 
 }  // namespace warden::cli_internal
 

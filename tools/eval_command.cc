@@ -238,11 +238,15 @@ int RunEval(const EvalCommandOptions& options) {
       ++(decision.allowed ? allowed : denied);
       const RoleSet& principal = cache.at(item.principal);
       if (options.json) {
-        absl::StrAppend(
-            &out, JsonLine(DecisionJson(policy, principal, decision)), "\n");
+        absl::StrAppend(&out,
+                        JsonLine(DecisionJson(policy, principal, decision,
+                                              {item.resource, item.action})),
+                        "\n");
       } else {
         absl::StrAppend(&out, "line ", item.line, ": ",
-                        DecisionText(policy, principal, decision), "\n");
+                        DecisionText(policy, principal, decision,
+                                     {item.resource, item.action}),
+                        "\n");
       }
     }
     if (out.size() >= (1 << 16)) {

@@ -339,6 +339,21 @@ absl::StatusOr<std::string> NormalizeScope(absl::string_view scope) {
   return absl::StrCat(NormalizeKind(kinds), ".", access);
 }
 
+std::string RequiredScope(absl::string_view type, absl::string_view action) {
+  if (type.empty()) return "";
+  const absl::string_view kinds = type == "execution"
+                                      ? absl::string_view("execution")
+                                      : absl::string_view();
+  const std::string plural =
+      kinds.empty() ? absl::StrCat(type, "s") : std::string(kinds);
+  if (action == "read") return absl::StrCat(plural, ".read");
+  if (action == "create" || action == "update" || action == "delete") {
+    return absl::StrCat(plural, ".write");
+  }
+  if (action == "execute" && type == "function") return "execution.write";
+  return "";
+}
+
 absl::StatusOr<PrincipalSpec> ParsePrincipalJson(absl::string_view json) {
   JsonDocument doc;
   if (absl::Status s = ParseDocument(json, doc); !s.ok()) return s;

@@ -14,8 +14,8 @@
 namespace warden {
 
 struct TeamMembership {
-  std::string team;        // team id
-  std::string membership;  // membership id
+  std::string team;                // team id
+  std::string membership;          // membership id
   std::vector<std::string> roles;  // team roles
   bool confirmed = true;
 };
@@ -48,10 +48,10 @@ enum class PrincipalKind : uint8_t {
 
 struct PrincipalSpec {
   PrincipalKind kind = PrincipalKind::kGuest;
-  UserFacts user;               // kUser
-  std::vector<Role> role_set;   // kRoleSet, canonical (parsed kStandalone)
-  ApiKeyFacts api_key;          // kApiKey
-  std::string credential;       // kKey, kJwt (never printed)
+  UserFacts user;              // kUser
+  std::vector<Role> role_set;  // kRoleSet, canonical (parsed kStandalone)
+  ApiKeyFacts api_key;         // kApiKey
+  std::string credential;      // kKey, kJwt (never printed)
 };
 
 // Parses and validates a principal (ids, team roles, labels and custom role
@@ -63,6 +63,13 @@ absl::StatusOr<PrincipalSpec> ParsePrincipalJson(absl::string_view json);
 // `KINDS.read` / `KINDS.write` (KINDS a plural lower-case kind) or
 // `execution.read` / `execution.write`; returns the normalised scope.
 absl::StatusOr<std::string> NormalizeScope(absl::string_view scope);
+
+// The scope an API key needs for `action` on a resource of type `type` (as
+// ResourceType gives it): `documents.read`, `files.write`, `execution.write`
+// for `execute` on a function, ...; empty when no scope can cover the action
+// (custom actions other than `execute`). For "which scope is missing"
+// messages (LANGUAGE.md §7).
+std::string RequiredScope(absl::string_view type, absl::string_view action);
 
 struct Attribute {
   std::string name;

@@ -556,7 +556,16 @@ TEST(WardenCli, CheckApiKeyAndAppwriteProject) {
                         "--resource", kDoc, "--action", "delete"},
                        flags));
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_EQ(ParseJson(Lines(r.out).at(0))["reason"], "scope_missing");
+  decision = ParseJson(Lines(r.out).at(0));
+  EXPECT_EQ(decision["reason"], "scope_missing");
+  // The denial names the scope the key lacks (LANGUAGE.md §7).
+  EXPECT_EQ(decision["missing_scope"], "documents.write");
+  r = RunWarden(Concat(
+      {"check", "--principal", R"({"apiKey": {"scopes": ["documents.read"]}})",
+       "--resource", "functions/f1", "--action", "execute"},
+      flags));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("lacks scope `execution.write`"));
 }
 
 // ---------------------------------------------------------------- eval

@@ -517,3 +517,23 @@ TEST(RequestJson, RulesVectorInputs) {
 
 }  // namespace
 }  // namespace warden
+
+namespace warden {
+namespace {
+
+TEST(RequiredScope, NamesTheScopeThatCoversTheAction) {
+  EXPECT_EQ(RequiredScope("document", "read"), "documents.read");
+  EXPECT_EQ(RequiredScope("document", "create"), "documents.write");
+  EXPECT_EQ(RequiredScope("file", "delete"), "files.write");
+  EXPECT_EQ(RequiredScope("collection", "update"), "collections.write");
+  EXPECT_EQ(RequiredScope("function", "execute"), "execution.write");
+  EXPECT_EQ(RequiredScope("execution", "read"), "execution.read");
+  EXPECT_EQ(RequiredScope("execution", "create"), "execution.write");
+  // No scope covers other custom actions.
+  EXPECT_EQ(RequiredScope("document", "archive"), "");
+  EXPECT_EQ(RequiredScope("document", "execute"), "");
+  EXPECT_EQ(RequiredScope("", "read"), "");
+}
+
+}  // namespace
+}  // namespace warden

@@ -12,7 +12,14 @@
 namespace warden::bundle_internal {
 
 // Bumped on every incompatible change of engine/schema/bundle.fbs.
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;
+
+// acl_records layout (engine/schema/bundle.fbs): header words, words per
+// entry, and the security bit of the third header word.
+inline constexpr uint32_t kRecordHeaderWords = 3;
+inline constexpr uint32_t kRecordEntryWords = 2;
+inline constexpr uint32_t kRecordSecurityBit = 1u << 16;
+inline constexpr uint32_t kRecordEntryCountMask = 0xFFFFu;
 
 // The FlatBuffers file identifier of a bundle.
 inline constexpr char kFileIdentifier[] = "WDNB";

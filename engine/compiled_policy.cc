@@ -4,15 +4,23 @@
 // options), format version, content hash, then every index is checked for
 // consistency (ids in range, spans within bounds, hash tables that find
 // every item, sorted lists), so that evaluation never needs a bounds check
-// on bundle data. Regex rules are compiled once here.
+// on bundle data. Regex rules are compiled once here. Small evaluation
+// aids are derived from the verified bundle (sized by the rule count, not by
+// the ACL data): a hash table from (key, action) to each run of the rule
+// indexes, one cache line per rule (role signature, first role ids,
+// pre-digested path pattern), the rule types by name, and the possible
+// match range of each regex.
 //
 // Check (LANGUAGE.md §7), allocation-free: the request path is validated,
-// normalised and hashed in one pass (engine/request_path.h); the action and
-// the type are looked up in the interned string table; deny rules, then
+// normalised and hashed in one pass (engine/request_path.h), and the ACL
+// lookup slots it may need are prefetched; the type is found in the table
+// of rule types and a standard action by its fixed id; deny rules, then
 // allow rules, are found through the rule indexes (by type id, any, path
-// patterns by literal-prefix key, regexes behind one RE2::Set pre-filter),
-// the lowest rule index winning; then the ACL table is probed for the parent
-// and/or the resource itself.
+// patterns by literal-prefix key, regexes behind one RE2::Set pre-filter and
+// their match ranges), the lowest rule index winning, a rule's roles tested
+// against the principal's 128-bit role signature before its exact role ids;
+// then the ACL records (engine/schema/bundle.fbs) of the parent and/or the
+// resource itself are read, one slot and one record each.
 #include "engine/compiled_policy.h"
 
 #include <algorithm>
@@ -117,6 +125,165 @@ struct CheckContext {
   bool error = false;
   char* buf = nullptr;  // kMaxRegexPathBytes bytes
   absl::string_view normalised;
+  // The principal's role signature (see RoleSignatureBit).
+  uint64_t held_sig[2] = {};
+  // by_path probe keys of the path's prefixes (0 to all segments), computed
+  // once per check for paths of at most kMaxKeyedSegments segments (left
+  // uninitialised until then).
+  bool keys_ready = false;
+  uint32_t prefix_keys[64];
+};
+
+// Paths with more segments than this probe the by_path lists with a running
+// hasher instead of the per-check key array.
+constexpr uint32_t kMaxKeyedSegments = 62;
+
+// The bit of a role id in a 128-bit role signature.
+inline uint32_t RoleSignatureBit(uint32_t role) {
+  return (role * 0x9E3779B1u) >> 25;
+}
+
+inline uint64_t Mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// How a path pattern matches, derived at load: kShapeGeneral goes through
+// GlobMatch; the other shapes are a literal prefix of `prefix_bytes` bytes
+// followed by `*` segments (kShapeExact: exactly `segments` segments in
+// all) and possibly a final `**` (kShapeAtLeast: `segments` or more).
+constexpr uint8_t kShapeGeneral = 0;
+constexpr uint8_t kShapeExact = 1;
+constexpr uint8_t kShapeAtLeast = 2;
+
+// Per-rule data for evaluation, derived from the bundle at load (one cache
+// line per rule): the rule's role signature, its sorted role ids (pointing
+// into the bundle), and its resource pattern pre-digested.
+struct alignas(64) RuleInfo {
+  static constexpr uint32_t kInlineRoles = 4;
+  uint64_t sig[2] = {};
+  // The first kInlineRoles role ids, then the rest through `roles`.
+  uint32_t inline_roles[kInlineRoles] = {};
+  const uint32_t* roles = nullptr;
+  const char* pattern = nullptr;
+  uint32_t role_count = 0;
+  uint32_t prefix_bytes = 0;
+  // Path rules: the segment count of the shape; type rules: the type id;
+  // regex rules: the regex index.
+  uint32_t segments = 0;
+  uint8_t has_attributes = 0;
+  uint8_t shape = kShapeGeneral;
+  fb::PatternKind kind = fb::PatternKind::Any;
+};
+static_assert(sizeof(RuleInfo) == 64);
+
+// The type ids that rules name (by_type keys), by type name: a small
+// open-addressing table built at load, so that Check resolves the request's
+// type without touching the (possibly large) interned string table.
+class TypeTable {
+ public:
+  void Add(uint64_t hash, uint32_t id, absl::string_view name) {
+    entries_.push_back(
+        Slot{hash, id, static_cast<uint32_t>(name.size()), name.data()});
+  }
+  void Finish() {
+    std::vector<Slot> entries = std::move(entries_);
+    size_t size = 4;
+    while (size < 2 * entries.size()) size *= 2;
+    slots_.assign(size, Slot{});
+    mask_ = size - 1;
+    for (const Slot& e : entries) {
+      size_t at = e.hash & mask_;
+      while (slots_[at].name != nullptr) at = (at + 1) & mask_;
+      slots_[at] = e;
+    }
+  }
+  uint32_t Find(absl::string_view name, uint32_t missing) const {
+    const uint64_t h = bundle_internal::PathHash(name);
+    size_t at = h & mask_;
+    while (true) {
+      const Slot& s = slots_[at];
+      if (s.name == nullptr) return missing;
+      if (s.hash == h && s.size == name.size() &&
+          std::memcmp(s.name, name.data(), name.size()) == 0) {
+        return s.id;
+      }
+      at = (at + 1) & mask_;
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t id = 0;
+    uint32_t size = 0;
+    const char* name = nullptr;  // nullptr: empty
+  };
+  std::vector<Slot> entries_;
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+};
+
+// The refs of one (key, action) run of a sorted rule index list: an open
+// addressing table from (key, action) to the run's [lo, hi), built at load.
+class GroupTable {
+ public:
+  void Build(const RefVec* list) {
+    const auto* refs = reinterpret_cast<const fb::RuleRef*>(list->Data());
+    const uint32_t n = list->size();
+    size_t runs = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (i == 0 || refs[i].key() != refs[i - 1].key() ||
+          refs[i].action() != refs[i - 1].action()) {
+        ++runs;
+      }
+    }
+    size_t size = 2;
+    while (size < 2 * runs) size *= 2;
+    slots_.assign(size, Slot{});
+    mask_ = size - 1;
+    uint32_t lo = 0;
+    for (uint32_t i = 1; i <= n; ++i) {
+      if (i == n || refs[i].key() != refs[lo].key() ||
+          refs[i].action() != refs[lo].action()) {
+        const uint64_t tag = Tag(refs[lo].key(), refs[lo].action());
+        size_t at = Mix64(tag) & mask_;
+        while (slots_[at].hi != 0) at = (at + 1) & mask_;
+        slots_[at] = Slot{tag, lo, i};
+        lo = i;
+      }
+    }
+  }
+  // The run of (key, action); lo == hi when there is none.
+  void Find(uint32_t key, uint32_t action, uint32_t* lo, uint32_t* hi) const {
+    const uint64_t tag = Tag(key, action);
+    size_t at = Mix64(tag) & mask_;
+    while (true) {
+      const Slot& s = slots_[at];
+      if (s.hi == 0) break;
+      if (s.tag == tag) {
+        *lo = s.lo;
+        *hi = s.hi;
+        return;
+      }
+      at = (at + 1) & mask_;
+    }
+    *lo = 0;
+    *hi = 0;
+  }
+
+ private:
+  struct Slot {
+    uint64_t tag = 0;
+    uint32_t lo = 0;
+    uint32_t hi = 0;  // 0: empty (a run is never empty)
+  };
+  static uint64_t Tag(uint32_t key, uint32_t action) {
+    return (uint64_t{key} << 32) | action;
+  }
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
 };
 
 }  // namespace
@@ -149,6 +316,8 @@ struct CompiledPolicy::Impl {
   const U32Vec* acl_entry_offsets = nullptr;
   const flatbuffers::Vector<const fb::AclEntry*>* acl_entries = nullptr;
   const U8Vec* acl_security = nullptr;
+  const U64Vec* acl_lookup = nullptr;
+  const U32Vec* acl_records = nullptr;
   uint32_t resource_count = 0;
 
   // Regex rules, compiled once: one RE2 per rule (for attribution) and one
@@ -156,6 +325,23 @@ struct CompiledPolicy::Impl {
   // out-of-memory).
   std::vector<std::unique_ptr<RE2>> regexes;
   std::unique_ptr<RE2::Set> regex_set;
+  // Per regex rule: the range [min, max] of strings it can fully match
+  // (RE2::PossibleMatchRange), used to skip FullMatch calls; has_range false
+  // when RE2 could not compute one.
+  struct RegexRange {
+    bool has_range = false;
+    std::string min;
+    std::string max;
+  };
+  std::vector<RegexRange> regex_ranges;
+
+  // Derived at load (see RuleInfo and GroupTable).
+  std::vector<RuleInfo> rule_info;
+  GroupTable groups[2][4];  // [deny][list]
+  TypeTable types;          // the keys of the by_type lists
+  // Ids of the standard actions (read, create, update, delete; kNoId when
+  // the bundle does not intern them).
+  uint32_t standard_action_ids[4] = {kNoId, kNoId, kNoId, kNoId};
 
   absl::string_view String(uint32_t id) const {
     const uint32_t b = string_offsets->Get(id);
@@ -188,7 +374,9 @@ struct CompiledPolicy::Impl {
 
   // The ACL resource whose normalised path equals the normalised form of
   // `raw_prefix` (hash `h`), or kNone.
-  uint32_t FindResource(uint64_t h, absl::string_view raw_prefix) const {
+  // `normalised`: raw_prefix needs no normalisation.
+  uint32_t FindResource(uint64_t h, absl::string_view raw_prefix,
+                        bool normalised = false) const {
     const uint32_t n = acl_slots->size();
     const uint32_t mask = n - 1;
     uint32_t at = static_cast<uint32_t>(h) & mask;
@@ -197,7 +385,9 @@ struct CompiledPolicy::Impl {
       if (slot == 0) return kNone;
       const uint32_t index = slot - 1;
       if (acl_path_hashes->Get(index) == h &&
-          engine_internal::NormalisedEquals(raw_prefix, Path(index))) {
+          (normalised
+               ? raw_prefix == Path(index)
+               : engine_internal::NormalisedEquals(raw_prefix, Path(index)))) {
         return index;
       }
       at = (at + 1) & mask;
@@ -205,12 +395,63 @@ struct CompiledPolicy::Impl {
     return kNone;
   }
 
+  // The record (word offset into acl_records) of the ACL resource whose
+  // normalised path equals the normalised form of `raw_prefix` (hash `h`;
+  // `normalised`: raw_prefix needs no normalisation), or kNone.
+  uint32_t FindRecord(uint64_t h, absl::string_view raw_prefix,
+                      bool normalised) const {
+    const uint64_t* slots = acl_lookup->data();
+    const uint32_t* words = acl_records->data();
+    const size_t mask = acl_lookup->size() - 1;
+    const uint64_t tag = h >> 32;
+    size_t at = h & mask;
+    for (size_t probes = 0; probes <= mask; ++probes) {
+      const uint64_t slot = slots[at];
+      if (slot == 0) return kNone;
+      if ((slot >> 32) == tag) {
+        const uint32_t rec = static_cast<uint32_t>(slot) - 1;
+        const absl::string_view stored = RecordPath(words + rec);
+        if (normalised
+                ? raw_prefix == stored
+                : engine_internal::NormalisedEquals(raw_prefix, stored)) {
+          return rec;
+        }
+      }
+      at = (at + 1) & mask;
+    }
+    return kNone;
+  }
+  static absl::string_view RecordPath(const uint32_t* record) {
+    const uint32_t entries = record[2] & bundle_internal::kRecordEntryCountMask;
+    return absl::string_view(reinterpret_cast<const char*>(
+                                 record + bundle_internal::kRecordHeaderWords +
+                                 entries * bundle_internal::kRecordEntryWords),
+                             record[1]);
+  }
+  // Prefetches the record that the first lookup slot of `h` names, if any.
+  void PrefetchRecord(uint64_t h) const {
+    const uint64_t slot = acl_lookup->data()[h & (acl_lookup->size() - 1)];
+    if (slot != 0 && (slot >> 32) == (h >> 32)) {
+      const uint32_t* rec =
+          acl_records->data() + (static_cast<uint32_t>(slot) - 1);
+      __builtin_prefetch(rec);
+      __builtin_prefetch(reinterpret_cast<const char*>(rec) + 64);
+    }
+  }
+  // The records step 3 of Check consults, in order (parent first), or kNone.
+  void AclRecords(const RequestPath& path, int acl_action,
+                  uint32_t out[2]) const;
+  absl::Status VerifyRecords();
+
   absl::Status Verify(const LoadOptions& options);
   absl::Status CompileRegexes(const LoadOptions& options);
+  void Derive();
 
   // Evaluation (allocation-free).
-  bool RuleResourceMatches(const fb::Rule* rule, CheckContext& ctx) const;
-  bool RuleRolesMatch(const fb::Rule* rule, const CheckContext& ctx) const;
+  bool RuleResourceMatches(uint32_t rule_index, CheckContext& ctx) const;
+  bool RolesMatch(uint32_t rule_index, const CheckContext& ctx) const;
+  bool PathRuleMatches(uint32_t rule_index, const CheckContext& ctx) const;
+  void PrepareContext(CheckContext& ctx) const;
   bool AttributeMatches(absl::string_view attr, const CheckContext& ctx) const;
   uint32_t BestRule(int deny, CheckContext& ctx, bool* applicable) const;
   Decision Check(const RoleSet& principal, absl::string_view resource,
@@ -287,6 +528,11 @@ absl::Status CompiledPolicy::Impl::Verify(const LoadOptions& options) {
   acl_entry_offsets = root->acl_entry_offsets();
   acl_entries = root->acl_entries();
   acl_security = root->acl_security();
+  acl_lookup = root->acl_lookup();
+  acl_records = root->acl_records();
+  if (acl_lookup == nullptr || acl_records == nullptr) {
+    return fail("a required field is missing");
+  }
   if (string_bytes == nullptr || string_offsets == nullptr ||
       string_hashes == nullptr || string_slots == nullptr || rules == nullptr ||
       root->allow() == nullptr || root->deny() == nullptr ||
@@ -517,6 +763,88 @@ absl::Status CompiledPolicy::Impl::Verify(const LoadOptions& options) {
       }
     }
   }
+  return VerifyRecords();
+}
+
+absl::Status CompiledPolicy::Impl::VerifyRecords() {
+  using bundle_internal::kRecordEntryCountMask;
+  using bundle_internal::kRecordEntryWords;
+  using bundle_internal::kRecordHeaderWords;
+  using bundle_internal::kRecordSecurityBit;
+  auto fail = [](absl::string_view what) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bundle index check failed: ", what));
+  };
+  // Records: one per resource, in order, equal to the primary ACL table.
+  const uint32_t* words = acl_records->data();
+  const size_t total = acl_records->size();
+  std::vector<uint32_t> record_at(resource_count);
+  size_t w = 0;
+  for (uint32_t i = 0; i < resource_count; ++i) {
+    if (total - w < kRecordHeaderWords) return fail("ACL record truncated");
+    record_at[i] = static_cast<uint32_t>(w);
+    const uint32_t* rec = words + w;
+    const absl::string_view path = Path(i);
+    const uint32_t b = acl_entry_offsets->Get(i);
+    const uint32_t e = acl_entry_offsets->Get(i + 1);
+    const uint32_t flags = rec[2];
+    if (rec[0] != i || rec[1] != path.size() ||
+        (flags & ~(kRecordEntryCountMask | kRecordSecurityBit)) != 0 ||
+        (flags & kRecordEntryCountMask) != e - b ||
+        ((flags & kRecordSecurityBit) != 0) != (acl_security->Get(i) != 0)) {
+      return fail("ACL record header does not match the ACL table");
+    }
+    const size_t path_words = (size_t{path.size()} + 3) / 4;
+    const size_t need =
+        kRecordHeaderWords + size_t{e - b} * kRecordEntryWords + path_words;
+    if (total - w < need) return fail("ACL record truncated");
+    const uint32_t* ent = rec + kRecordHeaderWords;
+    for (uint32_t j = b; j < e; ++j, ent += kRecordEntryWords) {
+      const fb::AclEntry* entry = acl_entries->Get(j);
+      const uint32_t packed = uint32_t{entry->action()} |
+                              uint32_t{entry->written()} << 8 |
+                              uint32_t{entry->position()} << 16;
+      if (ent[0] != entry->role() || ent[1] != packed) {
+        return fail("ACL record entries do not match the ACL table");
+      }
+    }
+    const char* bytes = reinterpret_cast<const char*>(ent);
+    if (absl::string_view(bytes, path.size()) != path) {
+      return fail("ACL record path does not match the ACL table");
+    }
+    for (size_t k = path.size(); k < path_words * 4; ++k) {
+      if (bytes[k] != 0) return fail("ACL record padding is not zero");
+    }
+    w += need;
+  }
+  if (w != total) return fail("ACL records have trailing words");
+  // Lookup table: every slot names a record start with its hash tag, and
+  // every resource is found.
+  const uint32_t n = acl_lookup->size();
+  if (!IsPowerOfTwo(n) || n <= resource_count) {
+    return fail("ACL lookup table is inconsistent");
+  }
+  uint32_t used = 0;
+  for (uint64_t slot : *acl_lookup) {
+    if (slot == 0) continue;
+    ++used;
+    const uint32_t low = static_cast<uint32_t>(slot);
+    if (low == 0) return fail("ACL lookup slot is inconsistent");
+    auto it = std::lower_bound(record_at.begin(), record_at.end(), low - 1);
+    if (it == record_at.end() || *it != low - 1) {
+      return fail("ACL lookup slot does not name a record");
+    }
+    const size_t r = static_cast<size_t>(it - record_at.begin());
+    if ((slot >> 32) != (acl_path_hashes->Get(r) >> 32)) {
+      return fail("ACL lookup tag mismatch");
+    }
+  }
+  if (used != resource_count) return fail("ACL lookup table is inconsistent");
+  for (uint32_t i = 0; i < resource_count; ++i) {
+    if (FindRecord(acl_path_hashes->Get(i), Path(i), true) != record_at[i]) {
+      return fail("ACL lookup table does not find every resource");
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -539,6 +867,9 @@ absl::Status CompiledPolicy::Impl::CompileRegexes(const LoadOptions& options) {
       return absl::InvalidArgumentError(
           absl::StrCat("bundle regex rule ", i, " does not compile: ", error));
     }
+    RegexRange range;
+    range.has_range = re->PossibleMatchRange(&range.min, &range.max, 256);
+    regex_ranges.push_back(std::move(range));
     regexes.push_back(std::move(re));
   }
   if (!regexes.empty()) {
@@ -550,6 +881,83 @@ absl::Status CompiledPolicy::Impl::CompileRegexes(const LoadOptions& options) {
     regex_set = std::move(set);
   }
   return absl::OkStatus();
+}
+
+void CompiledPolicy::Impl::Derive() {
+  const uint32_t rule_count = rules->size();
+  rule_info.assign(rule_count, RuleInfo{});
+  for (uint32_t i = 0; i < rule_count; ++i) {
+    const fb::Rule* rule = rules->Get(i);
+    RuleInfo& info = rule_info[i];
+    const U32Vec* roles = rule->roles();
+    info.roles = roles->data();
+    info.role_count = roles->size();
+    for (uint32_t j = 0; j < info.role_count && j < RuleInfo::kInlineRoles;
+         ++j) {
+      info.inline_roles[j] = roles->Get(j);
+    }
+    for (uint32_t r : *roles) {
+      const uint32_t bit = RoleSignatureBit(r);
+      info.sig[bit >> 6] |= uint64_t{1} << (bit & 63);
+    }
+    info.has_attributes = rule->attributes()->size() != 0;
+    info.kind = rule->pattern_kind();
+    if (info.kind == fb::PatternKind::Type) info.segments = rule->type_id();
+    if (info.kind == fb::PatternKind::Regex) {
+      info.segments = static_cast<uint32_t>(rule->regex_index());
+    }
+    if (info.kind != fb::PatternKind::Path) continue;
+    // Shape: literal segments, then only `*` segments, then maybe `**`.
+    const absl::string_view pattern = View(rule->pattern());
+    info.pattern = pattern.data();
+    uint32_t literal = 0;
+    uint32_t stars = 0;
+    bool general = false;
+    bool any_tail = false;
+    size_t prefix_bytes = 0;
+    size_t start = 0;
+    while (true) {
+      const size_t end = bundle_internal::FindSlash(pattern, start);
+      const absl::string_view seg = pattern.substr(start, end - start);
+      if (seg == "**") {
+        any_tail = true;  // always last (checked at load)
+      } else if (seg == "*") {
+        ++stars;
+      } else if (stars > 0) {
+        general = true;
+      } else {
+        ++literal;
+        prefix_bytes = end;
+      }
+      if (end >= pattern.size()) break;
+      start = end + 1;
+    }
+    if (general) continue;
+    info.shape = any_tail ? kShapeAtLeast : kShapeExact;
+    info.prefix_bytes = static_cast<uint32_t>(prefix_bytes);
+    info.segments = literal + stars;
+  }
+  for (int d = 0; d < 2; ++d) {
+    for (int k = 0; k < 4; ++k) groups[d][k].Build(lists[d][k]);
+  }
+  std::vector<uint32_t> type_ids;
+  for (int d = 0; d < 2; ++d) {
+    for (const fb::RuleRef* ref : *lists[d][bundle_internal::kListByType]) {
+      type_ids.push_back(ref->key());
+    }
+  }
+  std::sort(type_ids.begin(), type_ids.end());
+  type_ids.erase(std::unique(type_ids.begin(), type_ids.end()), type_ids.end());
+  for (uint32_t id : type_ids) {
+    types.Add(string_hashes->Get(id), id, String(id));
+  }
+  types.Finish();
+  static constexpr absl::string_view kStandard[4] = {"read", "create", "update",
+                                                     "delete"};
+  static_assert(kAclRead == 0 && kAclCreate == 1 && kAclUpdate == 2 &&
+                kAclDelete == 3);
+  for (int a = 0; a < 4; ++a)
+    standard_action_ids[a] = LookupString(kStandard[a]);
 }
 
 absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompiledPolicy::Load(
@@ -592,6 +1000,7 @@ absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompiledPolicy::Load(
   if (!status.ok()) return status;
   status = impl->CompileRegexes(options);
   if (!status.ok()) return status;
+  impl->Derive();
   return std::unique_ptr<CompiledPolicy>(new CompiledPolicy(std::move(impl)));
 }
 
@@ -613,26 +1022,6 @@ bool IsValidIdView(absl::string_view id) {
   return true;
 }
 
-// The [begin, end) range of refs with (key, action) in a sorted list.
-std::pair<const fb::RuleRef*, const fb::RuleRef*> Range(const RefVec* list,
-                                                        uint32_t key,
-                                                        uint32_t action) {
-  const auto* first = reinterpret_cast<const fb::RuleRef*>(list->Data());
-  const auto* last = first + list->size();
-  auto less = [](const fb::RuleRef& ref, std::pair<uint32_t, uint32_t> k) {
-    return ref.key() < k.first ||
-           (ref.key() == k.first && ref.action() < k.second);
-  };
-  auto greater = [](std::pair<uint32_t, uint32_t> k, const fb::RuleRef& ref) {
-    return k.first < ref.key() ||
-           (k.first == ref.key() && k.second < ref.action());
-  };
-  const std::pair<uint32_t, uint32_t> k(key, action);
-  const fb::RuleRef* lo = std::lower_bound(first, last, k, less);
-  const fb::RuleRef* hi = std::upper_bound(lo, last, k, greater);
-  return {lo, hi};
-}
-
 }  // namespace
 
 absl::string_view CompiledPolicy::Impl::Normalised(CheckContext& ctx) const {
@@ -649,19 +1038,19 @@ absl::string_view CompiledPolicy::Impl::Normalised(CheckContext& ctx) const {
   return ctx.normalised;
 }
 
-bool CompiledPolicy::Impl::RuleResourceMatches(const fb::Rule* rule,
+bool CompiledPolicy::Impl::RuleResourceMatches(uint32_t rule_index,
                                                CheckContext& ctx) const {
-  switch (rule->pattern_kind()) {
+  const RuleInfo& info = rule_info[rule_index];
+  switch (info.kind) {
     case fb::PatternKind::Any:
       return true;
     case fb::PatternKind::Type:
-      return rule->type_id() == ctx.type_id;
+      return info.segments == ctx.type_id;
     case fb::PatternKind::Path:
-      return engine_internal::GlobMatch(View(rule->pattern()), ctx.path->raw);
+      return PathRuleMatches(rule_index, ctx);
     case fb::PatternKind::Regex: {
-      const int index = rule->regex_index();
-      if (index < 0 || static_cast<size_t>(index) >= regexes.size() ||
-          regex_set == nullptr) {
+      const uint32_t index = info.segments;
+      if (index >= regexes.size() || regex_set == nullptr) {
         ctx.error = true;
         return false;
       }
@@ -679,6 +1068,11 @@ bool CompiledPolicy::Impl::RuleResourceMatches(const fb::Rule* rule,
         ctx.regex_state = any ? 1 : 2;
       }
       if (ctx.regex_state == 2) return false;
+      const RegexRange& range = regex_ranges[index];
+      if (range.has_range && (text < absl::string_view(range.min) ||
+                              text > absl::string_view(range.max))) {
+        return false;
+      }
       return RE2::FullMatch(Piece(text), *regexes[index]);
     }
   }
@@ -700,79 +1094,149 @@ bool CompiledPolicy::Impl::AttributeMatches(absl::string_view attr,
   return false;
 }
 
-bool CompiledPolicy::Impl::RuleRolesMatch(const fb::Rule* rule,
-                                          const CheckContext& ctx) const {
-  const U32Vec* roles = rule->roles();
-  const absl::Span<const uint32_t> held = ctx.principal->ids();
-  // Merge of two sorted lists.
-  uint32_t i = 0;
-  size_t j = 0;
-  const uint32_t n = roles->size();
-  while (i < n && j < held.size()) {
-    const uint32_t r = roles->Get(i);
-    if (r == held[j]) return true;
-    if (r < held[j]) {
-      ++i;
-    } else {
-      ++j;
+bool CompiledPolicy::Impl::PathRuleMatches(uint32_t rule_index,
+                                           const CheckContext& ctx) const {
+  const RequestPath& path = *ctx.path;
+  const RuleInfo& info = rule_info[rule_index];
+  if (info.shape == kShapeGeneral || !path.normalised) {
+    return engine_internal::GlobMatch(View(rules->Get(rule_index)->pattern()),
+                                      path.raw);
+  }
+  if (info.shape == kShapeExact ? path.segments != info.segments
+                                : path.segments < info.segments) {
+    return false;
+  }
+  const size_t n = info.prefix_bytes;
+  if (n == 0) return true;
+  const absl::string_view raw = path.raw;
+  return raw.size() >= n && std::memcmp(raw.data(), info.pattern, n) == 0 &&
+         (raw.size() == n || raw[n] == '/');
+}
+
+bool CompiledPolicy::Impl::RolesMatch(uint32_t rule_index,
+                                      const CheckContext& ctx) const {
+  const RuleInfo& info = rule_info[rule_index];
+  if (((info.sig[0] & ctx.held_sig[0]) | (info.sig[1] & ctx.held_sig[1])) !=
+      0) {
+    const absl::Span<const uint32_t> held = ctx.principal->ids();
+    auto held_role = [&](uint32_t r) {
+      const uint32_t bit = RoleSignatureBit(r);
+      return (ctx.held_sig[bit >> 6] & (uint64_t{1} << (bit & 63))) != 0 &&
+             ContainsSorted(held, r);
+    };
+    const uint32_t n = info.role_count;
+    const uint32_t inline_n = std::min(n, RuleInfo::kInlineRoles);
+    for (uint32_t i = 0; i < inline_n; ++i) {
+      if (held_role(info.inline_roles[i])) return true;
+    }
+    for (uint32_t i = inline_n; i < n; ++i) {
+      if (held_role(info.roles[i])) return true;
     }
   }
-  for (const flatbuffers::String* attr : *rule->attributes()) {
-    if (AttributeMatches(View(attr), ctx)) return true;
+  if (info.has_attributes) {
+    for (const flatbuffers::String* attr :
+         *rules->Get(rule_index)->attributes()) {
+      if (AttributeMatches(View(attr), ctx)) return true;
+    }
   }
   return false;
+}
+
+void CompiledPolicy::Impl::PrepareContext(CheckContext& ctx) const {
+  // In registers: a read-modify-write of ctx per role would chain the
+  // iterations through memory.
+  uint64_t low = 0;
+  uint64_t high = 0;
+  for (uint32_t id : ctx.principal->ids()) {
+    const uint32_t bit = RoleSignatureBit(id);
+    const uint64_t mask = uint64_t{1} << (bit & 63);
+    low |= (bit >> 6) == 0 ? mask : 0;
+    high |= (bit >> 6) != 0 ? mask : 0;
+  }
+  ctx.held_sig[0] = low;
+  ctx.held_sig[1] = high;
 }
 
 uint32_t CompiledPolicy::Impl::BestRule(int deny, CheckContext& ctx,
                                         bool* applicable) const {
   uint32_t best = kNone;
   const uint32_t actions[2] = {ctx.action_id, kWildcardAction};
-  // Scans the refs of one (key, action) range, in rule order.
-  auto scan = [&](const RefVec* list, int k, uint32_t key) {
+  const auto* groups_of = groups[deny];
+  // Scans the refs of one (key, action) run, in rule order.
+  auto scan = [&](int k, uint32_t key) {
+    const auto* refs =
+        reinterpret_cast<const fb::RuleRef*>(lists[deny][k]->Data());
     for (uint32_t action : actions) {
       if (action == kNoId) continue;
       if (action == kWildcardAction && !has_wildcard[deny][k]) continue;
-      auto [lo, hi] = Range(list, key, action);
-      for (const fb::RuleRef* ref = lo; ref != hi; ++ref) {
-        if (ref->rule() >= best) break;
-        const fb::Rule* rule = rules->Get(ref->rule());
+      uint32_t lo, hi;
+      groups_of[k].Find(key, action, &lo, &hi);
+      for (uint32_t j = lo; j < hi; ++j) {
+        const uint32_t index = refs[j].rule();
+        if (index >= best) break;
         if (k >= bundle_internal::kListByPath) {
-          if (!RuleResourceMatches(rule, ctx)) {
+          if (!RuleResourceMatches(index, ctx)) {
             if (ctx.error) return;
+            // The RE2::Set found no regex that matches: none of this run
+            // can.
+            if (k == bundle_internal::kListByRegex && ctx.regex_state == 2) {
+              break;
+            }
             continue;
           }
         }
         if (applicable != nullptr) *applicable = true;
-        if (RuleRolesMatch(rule, ctx)) {
-          best = ref->rule();
+        if (RolesMatch(index, ctx)) {
+          best = index;
           break;
         }
       }
     }
   };
   for (int k = 0; k < 4; ++k) {
-    const RefVec* list = lists[deny][k];
-    if (list->size() == 0) continue;
+    if (lists[deny][k]->size() == 0) continue;
     if (k == bundle_internal::kListByType) {
       if (ctx.type_id == kNoId) continue;
-      scan(list, k, ctx.type_id);
+      scan(k, ctx.type_id);
     } else if (k == bundle_internal::kListByPath) {
       // Probe the key of every prefix of the (normalised) path.
       const uint64_t lengths = path_prefix_lengths[deny];
-      bundle_internal::PathHasher hasher;
-      if (lengths & 1) scan(list, k, static_cast<uint32_t>(hasher.Finish()));
-      int length = 0;
-      engine_internal::ForEachNormalisedSegment(
-          ctx.path->raw, [&](absl::string_view seg) {
-            hasher.AddSegment(seg);
-            ++length;
-            if (lengths & (uint64_t{1} << std::min(length, 63))) {
-              scan(list, k, static_cast<uint32_t>(hasher.Finish()));
-            }
-            return !ctx.error;
-          });
+      const uint32_t segments = ctx.path->segments;
+      if (segments <= kMaxKeyedSegments) {
+        if (!ctx.keys_ready) {
+          bundle_internal::PathHasher hasher;
+          ctx.prefix_keys[0] = static_cast<uint32_t>(hasher.Finish());
+          uint32_t length = 0;
+          engine_internal::ForEachNormalisedSegment(
+              ctx.path->raw, [&](absl::string_view seg) {
+                hasher.AddSegment(seg);
+                ctx.prefix_keys[++length] =
+                    static_cast<uint32_t>(hasher.Finish());
+                return true;
+              });
+          ctx.keys_ready = true;
+        }
+        for (uint32_t length = 0; length <= segments; ++length) {
+          if ((lengths & (uint64_t{1} << length)) == 0) continue;
+          scan(k, ctx.prefix_keys[length]);
+          if (ctx.error) break;
+        }
+      } else {
+        bundle_internal::PathHasher hasher;
+        if (lengths & 1) scan(k, static_cast<uint32_t>(hasher.Finish()));
+        int length = 0;
+        engine_internal::ForEachNormalisedSegment(
+            ctx.path->raw, [&](absl::string_view seg) {
+              hasher.AddSegment(seg);
+              ++length;
+              if (lengths & (uint64_t{1} << std::min(length, 63))) {
+                scan(k, static_cast<uint32_t>(hasher.Finish()));
+              }
+              return !ctx.error;
+            });
+      }
     } else {
-      scan(list, k, 0);
+      scan(k, 0);
     }
     if (ctx.error) return kNone;
   }
@@ -786,18 +1250,43 @@ void CompiledPolicy::Impl::AclLists(const RequestPath& path, int acl_action,
   if (acl_action < 0 || resource_count == 0) return;
   const absl::string_view parent = path.raw.substr(0, path.parent_end);
   if (acl_action == kAclCreate) {
-    if (path.parent_end > 0) out[0] = FindResource(path.parent_hash, parent);
+    if (path.parent_end > 0)
+      out[0] = FindResource(path.parent_hash, parent, path.normalised);
     return;
   }
   if (path.leaf) {
     if (path.parent_end == 0) return;
-    out[0] = FindResource(path.parent_hash, parent);
+    out[0] = FindResource(path.parent_hash, parent, path.normalised);
     if (out[0] != kNone && acl_security->Get(out[0]) != 0) {
-      out[1] = FindResource(path.hash, path.raw);
+      out[1] = FindResource(path.hash, path.raw, path.normalised);
     }
     return;
   }
-  out[0] = FindResource(path.hash, path.raw);
+  out[0] = FindResource(path.hash, path.raw, path.normalised);
+}
+
+void CompiledPolicy::Impl::AclRecords(const RequestPath& path, int acl_action,
+                                      uint32_t out[2]) const {
+  out[0] = kNone;
+  out[1] = kNone;
+  if (acl_action < 0 || resource_count == 0) return;
+  const absl::string_view parent = path.raw.substr(0, path.parent_end);
+  if (acl_action == kAclCreate) {
+    if (path.parent_end > 0) {
+      out[0] = FindRecord(path.parent_hash, parent, path.normalised);
+    }
+    return;
+  }
+  if (path.leaf) {
+    if (path.parent_end == 0) return;
+    out[0] = FindRecord(path.parent_hash, parent, path.normalised);
+    if (out[0] != kNone && (acl_records->data()[out[0] + 2] &
+                            bundle_internal::kRecordSecurityBit) != 0) {
+      out[1] = FindRecord(path.hash, path.raw, path.normalised);
+    }
+    return;
+  }
+  out[0] = FindRecord(path.hash, path.raw, path.normalised);
 }
 
 Decision CompiledPolicy::Impl::CheckKey(const RoleSet& principal,
@@ -855,14 +1344,24 @@ Decision CompiledPolicy::Impl::Check(
   if (principal.kind() == RoleSet::Kind::kApiKey) {
     return CheckKey(principal, path, action);
   }
+  const int acl_action = AclActionOf(action);
+  if (resource_count != 0 && acl_action >= 0) {
+    // The ACL records this check may read, fetched while the rules are
+    // evaluated: nothing below waits for these slot loads.
+    PrefetchRecord(path.hash);
+    if (path.parent_end > 0) PrefetchRecord(path.parent_hash);
+  }
   char buf[kMaxRegexPathBytes];
   CheckContext ctx;
   ctx.path = &path;
   ctx.principal = &principal;
   ctx.attributes = attributes;
   ctx.buf = buf;
-  ctx.action_id = LookupString(action);
-  ctx.type_id = LookupString(path.type);
+  ctx.action_id =
+      acl_action >= 0 ? standard_action_ids[acl_action] : LookupString(action);
+  // Only by_type keys matter to Check: a type no rule names is kNoId.
+  ctx.type_id = types.Find(path.type, kNoId);
+  PrepareContext(ctx);
 
   // 1. Deny rules.
   const uint32_t deny = BestRule(1, ctx, nullptr);
@@ -890,25 +1389,27 @@ Decision CompiledPolicy::Impl::Check(
     d.index = allow;
     return d;
   }
-  // 3. ACLs.
-  const int acl_action = AclActionOf(action);
-  uint32_t lists_[2];
-  AclLists(path, acl_action, lists_);
+  // 3. ACLs, from the records (entries sorted by action, then position).
+  uint32_t records[2];
+  AclRecords(path, acl_action, records);
   const absl::Span<const uint32_t> held = principal.ids();
-  for (uint32_t res : lists_) {
-    if (res == kNone) continue;
-    const uint32_t b = acl_entry_offsets->Get(res);
-    const uint32_t e = acl_entry_offsets->Get(res + 1);
-    for (uint32_t j = b; j < e; ++j) {
-      const fb::AclEntry* entry = acl_entries->Get(j);
-      if (entry->action() != acl_action) continue;
+  for (uint32_t rec : records) {
+    if (rec == kNone) continue;
+    const uint32_t* r = acl_records->data() + rec;
+    const uint32_t n = r[2] & bundle_internal::kRecordEntryCountMask;
+    const uint32_t* e = r + bundle_internal::kRecordHeaderWords;
+    for (uint32_t j = 0; j < n; ++j, e += bundle_internal::kRecordEntryWords) {
+      if (static_cast<int>(e[1] & 0xFF) != acl_action) continue;
       applicable = true;
-      if (ContainsSorted(held, entry->role())) {
+      const uint32_t role = e[0];
+      const uint32_t bit = RoleSignatureBit(role);
+      if ((ctx.held_sig[bit >> 6] & (uint64_t{1} << (bit & 63))) != 0 &&
+          ContainsSorted(held, role)) {
         d.allowed = true;
         d.reason = Reason::kAllowedByAcl;
         d.grant = GrantKind::kAcl;
-        d.index = res;
-        d.entry = entry->position();
+        d.index = r[0];
+        d.entry = (e[1] >> 16) & 0xFF;
         return d;
       }
     }
@@ -969,7 +1470,7 @@ Explanation CompiledPolicy::Explain(
         action_matches = true;
       }
     }
-    if (!action_matches || !im.RuleResourceMatches(rule, ctx)) continue;
+    if (!action_matches || !im.RuleResourceMatches(i, ctx)) continue;
     for (uint32_t role : *rule->roles()) {
       ConsideredGrant g;
       g.source = im.RuleSource(i);

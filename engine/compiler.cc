@@ -615,6 +615,40 @@ class Compiler {
       written += res.written_entries;
     }
     std::vector<uint32_t> acl_slots = BuildSlots(path_hashes);
+    // Check's copy: records and the tagged lookup table.
+    std::vector<uint32_t> records;
+    std::vector<uint32_t> record_offsets;
+    for (size_t i = 0; i < resources_.size(); ++i) {
+      const PendingResource& res = resources_[i];
+      record_offsets.push_back(static_cast<uint32_t>(records.size()));
+      records.push_back(static_cast<uint32_t>(i));
+      records.push_back(static_cast<uint32_t>(res.path.size()));
+      const uint32_t b = entry_offsets[i];
+      const uint32_t e = entry_offsets[i + 1];
+      records.push_back(
+          (e - b) | (res.security ? bundle_internal::kRecordSecurityBit : 0));
+      for (uint32_t j = b; j < e; ++j) {
+        const fb::AclEntry& entry = entries[j];
+        records.push_back(entry.role());
+        records.push_back(uint32_t{entry.action()} |
+                          uint32_t{entry.written()} << 8 |
+                          uint32_t{entry.position()} << 16);
+      }
+      const size_t words = (res.path.size() + 3) / 4;
+      const size_t at = records.size();
+      records.resize(at + words, 0);
+      std::memcpy(records.data() + at, res.path.data(), res.path.size());
+    }
+    std::vector<uint64_t> lookup(
+        bundle_internal::SlotCountFor(path_hashes.size()), 0);
+    for (size_t i = 0; i < path_hashes.size(); ++i) {
+      const size_t mask = lookup.size() - 1;
+      size_t at = path_hashes[i] & mask;
+      while (lookup[at] != 0) at = (at + 1) & mask;
+      lookup[at] = (path_hashes[i] >> 32 << 32) | (record_offsets[i] + 1u);
+    }
+    auto v_acl_lookup = fbb.CreateVector(lookup);
+    auto v_acl_records = fbb.CreateVector(records);
     auto v_path_bytes = fbb.CreateVector(path_bytes);
     auto v_path_offsets = fbb.CreateVector(path_offsets);
     auto v_path_hashes = fbb.CreateVector(path_hashes);
@@ -645,6 +679,8 @@ class Compiler {
     bb.add_acl_entries(v_entries);
     bb.add_acl_security(v_security);
     bb.add_acl_written_entries(written);
+    bb.add_acl_lookup(v_acl_lookup);
+    bb.add_acl_records(v_acl_records);
     fbb.Finish(bb.Finish(), bundle_internal::kFileIdentifier);
 
     std::string bundle(reinterpret_cast<const char*>(fbb.GetBufferPointer()),

@@ -19,6 +19,7 @@ constexpr size_t kMaxSegment = 64;
 // [a-z0-9_] (the first character of a kind is checked apart).
 constexpr uint8_t kSegment = 1;
 constexpr uint8_t kLowerIdent = 2;
+constexpr uint8_t kSlash = 4;
 constexpr auto kCharClass = [] {
   struct Table {
     uint8_t v[256] = {};
@@ -33,6 +34,7 @@ constexpr auto kCharClass = [] {
       cls |= kSegment;
     }
     if (lower || digit || c == '_') cls |= kLowerIdent;
+    if (c == '/') cls = kSlash;
     t.v[c] = cls;
   }
   return t;
@@ -69,12 +71,6 @@ bool IsLowerIdent(absl::string_view text) {
   return true;
 }
 
-absl::string_view NormalizeKindView(absl::string_view kind) {
-  if (kind == "tables") return "collections";
-  if (kind == "rows") return "documents";
-  return kind;
-}
-
 PathError ParseRequestPath(absl::string_view raw, RequestPath* out,
                            size_t* offset) {
   *offset = 0;
@@ -89,8 +85,18 @@ PathError ParseRequestPath(absl::string_view raw, RequestPath* out,
   size_t last_kind_start = 0;
   size_t normalised_size = 0;
   const char* data = raw.data();
+  const size_t size = raw.size();
   while (true) {
-    const size_t end = bundle_internal::FindSlash(raw, start);
+    // One pass over the segment: find its end and AND its character
+    // classes (a bad character is located below, off the fast path).
+    size_t end = start;
+    uint8_t classes = kSegment | kLowerIdent;
+    while (end < size) {
+      const uint8_t cls = kCharClass[static_cast<unsigned char>(data[end])];
+      if (cls & kSlash) break;
+      classes &= cls;
+      ++end;
+    }
     const size_t len = end - start;
     if (len == 0) {
       *offset = start;
@@ -103,7 +109,7 @@ PathError ParseRequestPath(absl::string_view raw, RequestPath* out,
     absl::string_view seg(data + start, len);
     const bool kind = index % 2 == 0;
     const uint8_t need = kind ? kLowerIdent : kSegment;
-    for (size_t i = 0; i < len; ++i) {
+    for (size_t i = 0; (classes & need) == 0 && i < len; ++i) {
       if ((kCharClass[static_cast<unsigned char>(seg[i])] & need) == 0) {
         *offset = start + i;
         if (kind &&

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "absl/strings/string_view.h"
 #include "engine/bundle_format.h"
@@ -18,8 +19,17 @@ namespace warden::engine_internal {
 bool IsLowerIdent(absl::string_view text);
 
 // `tables` -> `collections`, `rows` -> `documents`, anything else unchanged
-// (the result points into `kind` or into static storage).
-absl::string_view NormalizeKindView(absl::string_view kind);
+// (the result points into `kind` or into static storage). Inline: called
+// for every kind segment a check reads.
+inline absl::string_view NormalizeKindView(absl::string_view kind) {
+  if (kind.size() == 6 && std::memcmp(kind.data(), "tables", 6) == 0) {
+    return "collections";
+  }
+  if (kind.size() == 4 && std::memcmp(kind.data(), "rows", 4) == 0) {
+    return "documents";
+  }
+  return kind;
+}
 
 // A request path, checked and described. Trivially copyable; points into the
 // caller's string.

@@ -167,6 +167,46 @@ TEST(Load, RefusesInconsistentIndexes) {
                        HasSubstr("index check failed")));
 }
 
+// Check reads the ACL table through acl_records and acl_lookup; the loader
+// checks them word for word against the primary ACL table, so flipping any
+// bit of them is refused, even with the content hash fixed up.
+TEST(Load, RefusesEveryBitFlipInTheAclRecordsAndLookup) {
+  const std::string base = SmallBundle();
+  const fb::Bundle* root =
+      fb::GetBundle(reinterpret_cast<const uint8_t*>(base.data()));
+  ASSERT_NE(root->acl_records(), nullptr);
+  ASSERT_NE(root->acl_lookup(), nullptr);
+  ASSERT_GT(root->acl_records()->size(), 0u);
+  struct Span {
+    size_t offset;
+    size_t bytes;
+  };
+  const Span spans[] = {
+      {static_cast<size_t>(root->acl_records()->Data() -
+                           reinterpret_cast<const uint8_t*>(base.data())),
+       root->acl_records()->size() * sizeof(uint32_t)},
+      {static_cast<size_t>(root->acl_lookup()->Data() -
+                           reinterpret_cast<const uint8_t*>(base.data())),
+       root->acl_lookup()->size() * sizeof(uint64_t)},
+  };
+  int flips = 0;
+  for (const Span& span : spans) {
+    for (size_t i = span.offset; i < span.offset + span.bytes; ++i) {
+      for (int bit = 0; bit < 8; ++bit) {
+        std::string b = base;
+        b[i] = static_cast<char>(b[i] ^ (1 << bit));
+        ASSERT_TRUE(Rehash(&b));
+        EXPECT_THAT(CompiledPolicy::Load(b),
+                    StatusIs(absl::StatusCode::kInvalidArgument,
+                             HasSubstr("index check failed")))
+            << "byte " << i << " bit " << bit;
+        ++flips;
+      }
+    }
+  }
+  EXPECT_GT(flips, 100);
+}
+
 // Every single-byte mutation is refused, or loads and checks without
 // crashing; the same again with the content hash fixed up, so the mutation
 // reaches the index checks.

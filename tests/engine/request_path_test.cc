@@ -79,6 +79,95 @@ TEST(RequestPath, RejectsInvalidPaths) {
             PathError::kOk);
 }
 
+// The first error of a path, found the plain way (LANGUAGE.md §6): segment
+// by segment, left to right; within a segment: empty, then too long, then
+// the first bad character (a kind that is not a lower-case identifier is
+// reported at the segment's start), then a kind not starting with a-z; an
+// odd segment count last.
+PathError PlainFirstError(const std::string& raw, size_t* offset) {
+  *offset = 0;
+  if (raw.empty()) return PathError::kEmpty;
+  size_t start = 0;
+  int index = 0;
+  while (true) {
+    size_t end = raw.find('/', start);
+    if (end == std::string::npos) end = raw.size();
+    const size_t len = end - start;
+    const bool kind = index % 2 == 0;
+    if (len == 0) {
+      *offset = start;
+      return PathError::kEmptySegment;
+    }
+    if (len > 64) {
+      *offset = start + 64;
+      return PathError::kSegmentTooLong;
+    }
+    for (size_t i = start; i < end; ++i) {
+      const char c = raw[i];
+      const bool lower = c >= 'a' && c <= 'z';
+      const bool digit = c >= '0' && c <= '9';
+      const bool seg_char = lower || digit || (c >= 'A' && c <= 'Z') ||
+                            c == '.' || c == '_' || c == '-';
+      const bool ident_char = lower || digit || c == '_';
+      if (kind ? !ident_char : !seg_char) {
+        *offset = kind && seg_char ? start : i;
+        return kind && seg_char ? PathError::kBadKind
+                                : PathError::kBadCharacter;
+      }
+    }
+    if (kind && !(raw[start] >= 'a' && raw[start] <= 'z')) {
+      *offset = start;
+      return PathError::kBadKind;
+    }
+    ++index;
+    if (end == raw.size()) break;
+    start = end + 1;
+  }
+  if (index % 2 != 0) {
+    *offset = raw.size();
+    return PathError::kOddSegments;
+  }
+  return PathError::kOk;
+}
+
+TEST(RequestPath, ErrorsAndOffsetsMatchAPlainScanOnRandomPaths) {
+  // Characters of every class, weighted towards valid ones, and segments up
+  // to 70 characters.
+  const std::string alphabet = "aaaabbbzzsAZ0099__..--//// #\x80";
+  uint64_t state = 12345;
+  auto next = [&state](uint64_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % n;
+  };
+  int ok = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string raw;
+    const int segments = 1 + static_cast<int>(next(7));
+    for (int s = 0; s < segments; ++s) {
+      if (s > 0) raw += '/';
+      const size_t len = next(10) == 0   ? 60 + next(11)
+                         : next(10) == 0 ? 0
+                                         : 1 + next(9);
+      for (size_t i = 0; i < len; ++i) {
+        char c = alphabet[next(alphabet.size())];
+        if (c == '/' && next(4) != 0) c = 'q';
+        raw += c;
+      }
+    }
+    size_t want_offset = 0;
+    const PathError want = PlainFirstError(raw, &want_offset);
+    size_t got_offset = 0;
+    const PathError got = ErrorOf(raw, &got_offset);
+    ASSERT_EQ(got, want) << raw;
+    if (want != PathError::kOk) {
+      ASSERT_EQ(got_offset, want_offset) << raw;
+    } else {
+      ++ok;
+    }
+  }
+  EXPECT_GT(ok, 100);
+}
+
 TEST(GlobMatch, StarIsExactlyOneSegment) {
   const char* pattern = "databases/main/collections/posts/documents/*";
   EXPECT_TRUE(

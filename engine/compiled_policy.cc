@@ -24,6 +24,7 @@
 #include "engine/compiled_policy.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -542,6 +543,19 @@ absl::Status CompiledPolicy::Impl::Verify(const LoadOptions& options) {
       acl_slots == nullptr || acl_entry_offsets == nullptr ||
       acl_entries == nullptr || acl_security == nullptr) {
     return fail("a required field is missing");
+  }
+  // FlatBuffers 2.0.8's Verifier checks only the 4-byte alignment of a
+  // vector's length, so a [ulong] vector's data may sit 4 bytes off an 8-byte
+  // boundary in a crafted buffer; reading it in place would then be a
+  // misaligned load. Refuse such buffers.
+  // (An empty vector's data is never read, and FlatBuffers does not align it.)
+  auto aligned8 = [](const U64Vec* v) {
+    return v->size() == 0 ||
+           reinterpret_cast<uintptr_t>(v->Data()) % alignof(uint64_t) == 0;
+  };
+  if (!aligned8(string_hashes) || !aligned8(acl_path_hashes) ||
+      !aligned8(acl_lookup)) {
+    return fail("a 64-bit vector is not 8-byte aligned");
   }
   const fb::RuleIndex* indexes[2] = {root->allow(), root->deny()};
   for (int d = 0; d < 2; ++d) {

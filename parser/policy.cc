@@ -328,6 +328,16 @@ void CapDiagnostics(size_t max, absl::string_view file,
                     size_t suppressed_errors) {
   size_t suppressed = suppressed_errors;
   bool any_error = suppressed_errors > 0;
+  // The summary points at the first diagnostic it stands for when that one
+  // was collected, else at the last one shown, so that it has a location
+  // like every other.
+  SourceLocation where;
+  where.file = std::string(file);
+  if (!diagnostics->empty()) {
+    where = (*diagnostics)[std::min(max, diagnostics->size() - 1)].location;
+  }
+  where.line = std::max(where.line, 1);
+  where.column = std::max(where.column, 1);
   if (diagnostics->size() > max) {
     suppressed += diagnostics->size() - max;
     for (size_t i = max; i < diagnostics->size(); ++i) {
@@ -338,7 +348,7 @@ void CapDiagnostics(size_t max, absl::string_view file,
   if (suppressed == 0) return;
   Diagnostic summary;
   summary.severity = any_error ? Severity::kError : Severity::kWarning;
-  summary.location.file = std::string(file);
+  summary.location = std::move(where);
   summary.message = absl::StrCat(suppressed,
                                  " more diagnostics not shown "
                                  "(max_diagnostics)");
@@ -362,6 +372,8 @@ PolicyParseResult ParseOneFile(absl::string_view text,
   if (text.size() > options.max_policy_bytes) {
     Diagnostic d;
     d.location.file = std::string(file_name);
+    d.location.line = 1;  // the whole file: point at its start
+    d.location.column = 1;
     d.message = absl::StrCat(
         "policy file is ", text.size(), " bytes, over the limit of ",
         options.max_policy_bytes, " bytes (max_policy_bytes)");

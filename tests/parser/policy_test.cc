@@ -278,6 +278,14 @@ TEST(Policy, Limits) {
   EXPECT_EQ(result.diagnostics[1].location.line, 2);
   EXPECT_THAT(result.diagnostics[2].message, HasSubstr("3 more"));
   EXPECT_EQ(result.diagnostics[2].severity, Severity::kError);
+  // The summary has a location like every diagnostic (here the last one
+  // shown, since the parser stopped collecting after two).
+  EXPECT_EQ(result.diagnostics[2].location.line, 2);
+  EXPECT_GE(result.diagnostics[2].location.column, 1);
+  // A file over the size limit is reported at its start.
+  result = ParsePolicy("document:read(any)\n", "p.warden", options);
+  EXPECT_EQ(result.diagnostics[0].location.line, 1);
+  EXPECT_EQ(result.diagnostics[0].location.column, 1);
 
   // Only warnings left out: the summary is a warning, the policy is valid.
   result = ParsePolicy(

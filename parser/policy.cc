@@ -651,14 +651,25 @@ void LintPolicy(const Policy& policy, std::vector<Diagnostic>* diagnostics) {
       diagnostics->push_back(std::move(d));
     };
     const ResourcePattern& resource = rule.resource;
-    if (resource.kind == PatternKind::kType &&
-        absl::EndsWith(resource.text, "s")) {
+    // A plural of a known kind (`documents`) is a type that no real path
+    // has: a type is its kind without the trailing `s`. Other names ending
+    // in `s` (`bus`, `status`) are ordinary types and are not warned about.
+    static constexpr absl::string_view kPluralKinds[] = {
+        "databases",   "collections", "documents", "tables",      "rows",
+        "buckets",     "files",       "functions", "teams",       "users",
+        "memberships", "executions",  "labels",    "members",     "deployments",
+        "topics",      "messages",    "providers", "subscribers", "sites"};
+    const bool plural_kind =
+        resource.kind == PatternKind::kType &&
+        std::find(std::begin(kPluralKinds), std::end(kPluralKinds),
+                  resource.text) != std::end(kPluralKinds);
+    if (plural_kind) {
       absl::string_view singular = resource.text;
       singular.remove_suffix(1);
       warn(absl::StrCat("type `", resource.text,
                         "` matches no resource: a type is its kind without "
                         "the trailing `s` (did you mean `",
-                        singular, "`?)"));
+                        NormalizeTypeName(singular), "`?)"));
     }
     if (resource.kind == PatternKind::kPath &&
         !absl::EndsWith(resource.text, "/**") && resource.text != "**") {

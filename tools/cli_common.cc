@@ -203,9 +203,19 @@ absl::Status WriteFileAtomically(const std::string& path,
                                                : path.substr(0, slash);
 
   // Keep an existing file's permission bits; new files get 0666 & ~umask.
+  // The rename below replaces the directory entry, so an existing entry that
+  // is not a regular file (a symlink, a FIFO, a device) is refused rather
+  // than silently replaced.
   mode_t mode;
   struct stat info;
-  if (stat(path.c_str(), &info) == 0) {
+  if (lstat(path.c_str(), &info) == 0) {
+    if (!S_ISREG(info.st_mode)) {
+      // An I/O refusal like IoError's (exit 1), not a usage error.
+      return absl::UnavailableError(absl::StrCat(
+          "cannot write `", DisplayName(path),
+          "`: it exists and is not a regular file (a symlink, FIFO or "
+          "device); give a regular file or a new name"));
+    }
     mode = info.st_mode & 07777;
   } else {
     mode_t mask = umask(0);

@@ -1,5 +1,6 @@
 // The `warden` command line (CLI.md): parse, check, eval, compile, fmt, lint.
 
+#include <cstdio>
 #include <iostream>
 #include <vector>
 
@@ -34,7 +35,16 @@ int main(int argc, char** argv) {
   }
 
   for (const Command& command : commands) {
-    if (command.app->parsed()) return command.run();
+    if (!command.app->parsed()) continue;
+    int code = command.run();
+    // Output that could not be written (a full disk, a closed pipe) is an
+    // error, never a silent success.
+    std::cout.flush();
+    if (std::cout.fail() || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      std::cerr << "warden: error: cannot write to standard output\n";
+      return kExitError;
+    }
+    return code;
   }
   return kExitUsage;
 }

@@ -331,6 +331,20 @@ TEST(Lint, Warnings) {
   EXPECT_EQ(lint[1].source_line, "");
 }
 
+TEST(Lint, OnlyPluralsOfKnownKindsAreWarnedAbout) {
+  // `bus`, `status` and `s` are ordinary types (kind `buss/…` has type
+  // `bus`); only plurals of known kinds can never match.
+  PolicyParseResult result = ParsePolicy(
+      "bus:read(any)\nstatus:read(any)\ns:read(any)\nrows:read(any)\n",
+      "p.warden");
+  ASSERT_TRUE(result.ok());
+  std::vector<Diagnostic> lint;
+  LintPolicy(result.policy, &lint);
+  ASSERT_EQ(lint.size(), 1u) << FormatDiagnostics(lint);
+  EXPECT_EQ(lint[0].location.line, 4);
+  EXPECT_THAT(lint[0].message, HasSubstr("did you mean `document`"));
+}
+
 TEST(Fmt, CanonicalStatementsKeepingCommentsAndBlankLines) {
   constexpr char kText[] =
       "# header comment\n"

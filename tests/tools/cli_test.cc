@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -743,6 +744,28 @@ TEST(WardenCli, FmtPrintsChecksAndRewrites) {
 }
 
 // ---------------------------------------------------------------- compile
+
+TEST(WardenCli, CompileRefusesToReplaceWhatIsNotARegularFile) {
+  std::string dir = TestDir();
+  std::vector<std::string> flags = PolicyFlags(dir);
+  std::string target = dir + "/target.bin";
+  std::filesystem::create_symlink(target, dir + "/link.wdnb");
+  RunResult r = RunWarden(Concat({"compile", "-o", dir + "/link.wdnb"}, flags));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("not a regular file"));
+  EXPECT_TRUE(std::filesystem::is_symlink(dir + "/link.wdnb"));
+  EXPECT_FALSE(std::filesystem::exists(target));
+}
+
+TEST(WardenCli, UnwritableStandardOutputIsAnError) {
+  // /dev/full accepts the open and fails every write with ENOSPC.
+  ASSERT_TRUE(std::filesystem::exists("/dev/full"));
+  int code = std::system((std::string(WARDEN_CLI_PATH) +
+                          " parse 'read(\"any\")' > /dev/full 2>/dev/null")
+                             .c_str());
+  ASSERT_TRUE(WIFEXITED(code));
+  EXPECT_EQ(WEXITSTATUS(code), 1);
+}
 
 TEST(WardenCli, CompiledBundleAgreesWithPolicy) {
   std::string dir = TestDir();

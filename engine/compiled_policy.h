@@ -82,7 +82,7 @@ struct ConsideredGrant {
   std::string text;    // the rule or entry, canonical
   std::string role;    // the role it names (canonical)
   bool deny = false;
-  bool held = false;   // the principal holds `role`
+  bool held = false;  // the principal holds `role`
 };
 
 // The deciding grant of a decision, spelled out (for CLI output and logs).

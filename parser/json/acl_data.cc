@@ -82,6 +82,18 @@ bool ResourceRegistry::Add(const std::string& path, const SourceLocation& where,
   return inserted;
 }
 
+void ResourceRegistry::Append(ResourceAcl acl, size_t error_offset,
+                              DiagnosticCollector& diags, AclData& data) {
+  SourceLocation first;
+  if (!Add(acl.resource, acl.location, &first)) {
+    diags.Error(error_offset,
+                absl::StrCat("duplicate resource ", Quote(acl.resource),
+                             ": already given at line ", first.line));
+    return;
+  }
+  data.resources.push_back(std::move(acl));
+}
+
 }  // namespace json_internal
 
 namespace {
@@ -208,20 +220,12 @@ void ReadAclLine(const JsonDocument& doc, DiagnosticCollector& diags,
   }
 
   if (!path) return;
-  SourceLocation where = diags.Locate(object_offset);
-  SourceLocation first;
-  if (!registry.Add(*path, where, &first)) {
-    diags.Error(resource_offset,
-                absl::StrCat("duplicate resource ", Quote(*path),
-                             ": already given at line ", first.line));
-    return;
-  }
   ResourceAcl acl;
   acl.resource = *std::move(path);
   acl.entries = std::move(entries);
   acl.security = security;
-  acl.location = std::move(where);
-  data.resources.push_back(std::move(acl));
+  acl.location = diags.Locate(object_offset);
+  registry.Append(std::move(acl), resource_offset, diags, data);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "parser/acl_entry.h"
 #include "parser/diagnostic.h"
+#include "parser/json/acl_data.h"
 #include "parser/json/json_document.h"
 
 namespace warden::json_internal {
@@ -35,6 +36,12 @@ class ResourceRegistry {
   // false and sets `*first` to where it was first given.
   bool Add(const std::string& path, const SourceLocation& where,
            SourceLocation* first);
+
+  // Appends `acl` to `data` if its resource was not seen before; else
+  // reports a duplicate at `error_offset` (naming the first line) and drops
+  // it.
+  void Append(ResourceAcl acl, size_t error_offset, DiagnosticCollector& diags,
+              AclData& data);
 
  private:
   absl::flat_hash_map<std::string, SourceLocation> seen_;

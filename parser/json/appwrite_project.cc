@@ -350,20 +350,12 @@ class ProjectImporter {
     }
 
     if (!path) return;
-    SourceLocation where = diags_.Locate(object_offset);
-    SourceLocation first;
-    if (!registry_.Add(*path, where, &first)) {
-      diags_.Error(object_offset,
-                   absl::StrCat("duplicate resource ", Quote(*path),
-                                ": already given at line ", first.line));
-      return;
-    }
     ResourceAcl acl;
     acl.resource = *std::move(path);
     acl.entries = std::move(entries);
     acl.security = security;
-    acl.location = std::move(where);
-    data_.resources.push_back(std::move(acl));
+    acl.location = diags_.Locate(object_offset);
+    registry_.Append(std::move(acl), object_offset, diags_, data_);
   }
 
   void ImportFunctions(const Json& root) {
